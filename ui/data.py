@@ -1,0 +1,67 @@
+"""The cached database instance, the cached query fetch, and the first-start demo build."""
+from __future__ import annotations
+
+import os
+import threading
+
+import polars as pl
+import streamlit as st
+
+import queries
+from gridgov import config, store
+from gridgov.i18n import t
+
+_build_lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _instance(path: str):
+    return store.instance(path)
+
+
+def connection():
+    """The process's one read instance for GRIDGOV_DB; callers never share its cursors."""
+    return _instance(str(store.db_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
+def _cached(path: str, name: str, sql: str, params: dict) -> pl.DataFrame:
+    # `sql` is part of the key so that editing a .sql file invalidates its cached results.
+    return queries.fetch(_instance(path), name, **params)
+
+
+def fetch(name: str, **params) -> pl.DataFrame:
+    """A named query's result, cached by database, SQL text and parameters."""
+    return _cached(str(store.db_path()), name, queries.load(name).sql, params)
+
+
+def settings() -> config.Config:
+    return config.load()
+
+
+def _needs_demo(path) -> bool:
+    if not path.exists():
+        return True
+    con = store.instance(path)
+    empty = store.table_is_empty(con, "cases") and store.table_is_empty(con, "grids")
+    return empty
+
+
+def ensure_data(lang: str) -> None:
+    """On first start with no data, build the demo district with a progress bar."""
+    path = store.db_path()
+    if not _needs_demo(path):
+        return
+    from gridgov import demo  # only a first start needs the generator
+
+    with _build_lock:
+        if not _needs_demo(path):
+            return
+        _instance.clear()
+        store.close_instance(path)
+        bar = st.progress(0.0, text=t("building_demo", lang))
+        cases = int(os.environ.get("GRIDGOV_DEMO_CASES", demo.DEFAULT_CASES))
+        summary = demo.build(path, cases=cases, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
+        bar.empty()
+        st.cache_data.clear()
+        st.toast(t("demo_built", lang, cases=summary["cases"], grids=summary["grids"]))
