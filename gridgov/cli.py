@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from gridgov import config, demo, measures, metrics, periods, store
+from gridgov import config, measures, metrics, periods, store
 
 
 class UserError(Exception):
@@ -26,10 +26,14 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if args.cases < 1:
+    from gridgov import demo
+
+    cases = demo.DEFAULT_CASES if args.cases is None else args.cases
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    if cases < 1:
         raise UserError("--cases must be at least 1")
     path = store.db_path()
-    summary = demo.build(path, cases=args.cases, seed=args.seed, progress=_progress)
+    summary = demo.build(path, cases=cases, seed=seed, progress=_progress)
     print(f"demo district built in {path}: {summary['grids']:,} grids, {summary['cases']:,} cases, "
           f"{summary['petitions']:,} petitions ({summary['seconds']:.1f} s)")
     return 0
@@ -102,8 +106,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     d = sub.add_parser("demo", help="build the demo district into GRIDGOV_DB (replacing it)")
-    d.add_argument("--cases", type=int, default=demo.DEFAULT_CASES)
-    d.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    d.add_argument("--cases", type=int, help="number of cases (default 300,000)")
+    d.add_argument("--seed", type=int, help="random seed (same seed, same district)")
     d.set_defaults(func=cmd_demo)
 
     m = sub.add_parser("metrics", help="the measures of SCHEMA.md for one period")

@@ -25,6 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vs_previous": ("较上周", "vs last week"),
     "target": ("目标 {target}", "target {target}"),
     "gap_to_target": ("距目标 {gap}", "gap to target {gap}"),
+    "target_met": ("已达标", "target met"),
     "small_sample": ("样本较少（{n} 件），仅供参考", "small sample ({n} cases): read with care"),
     "trend_title": ("近 {weeks} 周趋势", "Last {weeks} weeks"),
     "trend_measure": ("趋势指标", "Trend measure"),

@@ -73,7 +73,7 @@ def trend_figure(trend: pl.DataFrame, measure: str, lang: str, target: float | N
 def ranking_figure(ranking: pl.DataFrame, measure: str, lang: str, label_column: str = "street_name") -> go.Figure:
     """Horizontal bars of one measure per unit, best at the top."""
     m = measures.MEASURES[measure]
-    frame = ranking.filter(pl.col(measure).is_not_null()).sort(measure, descending=not m.higher_is_better)
+    frame = ranking.filter(pl.col(measure).is_not_null()).sort(measure, descending=m.higher_is_better)
     labels = frame[label_column].to_list()
     values = frame[measure].to_list()
     fig = go.Figure(go.Bar(

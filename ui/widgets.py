@@ -50,6 +50,14 @@ def kpi_row(names: tuple[str, ...], current: dict, previous: dict, cfg: Config, 
             help=_help(name, current, cfg, lang), border=True,
             delta_description=t("vs_previous", lang) if delta else None,
         )
+        target = cfg.targets.get(name)
+        if target is not None:
+            gap = measures.format_change(name, value, target, lang)
+            line = t("target", lang, target=measures.format_value(name, target))
+            if gap is not None:
+                met = (value >= target) if m.higher_is_better else (value <= target)
+                line += " · " + (t("target_met", lang) if met else t("gap_to_target", lang, gap=gap))
+            col.caption(line)
 
 
 def _column_label(column: str, lang: str) -> str:
