@@ -104,6 +104,7 @@ class Overview:
     trend: pl.DataFrame      # one row per week: week_start plus every measure
     ranking: pl.DataFrame    # one row per street for the period, best composite score first
     overdue: pl.DataFrame    # open cases past their deadline as of the data's as-of time
+    unmatched_received: int  # cases of the period with no known grid (in the totals, in no street)
 
 
 def overview(fetch: Fetch, period: Period, cfg: Config, street: str | None = None,
@@ -124,12 +125,26 @@ def overview(fetch: Fetch, period: Period, cfg: Config, street: str | None = Non
     all_weeks = pl.DataFrame({"week_start": [(period.shift(-i).start).date() for i in range(weeks - 1, -1, -1)]})
     trend = all_weeks.join(trend.with_columns(pl.col("week_start").cast(pl.Date)), on="week_start", how="left")
     trend = trend.with_columns(pl.col(list(measures.ALL_COUNTS)).fill_null(0))
-    ranking = summarise(in_period, cfg, by=["street_name"]).sort(
-        ["composite_score", "received"], descending=[True, True], nulls_last=True
-    )
+    ranking = rank_units(summarise(in_period, cfg, by=["street_name"]), "street_name", cfg)
     moment = as_of or period.end
     overdue = fetch("overdue_open_cases", as_of=moment, streets=_streets_param(street), row_limit=cfg.overdue_rows)
-    return Overview(period, street, basis, moment, current, previous, trend, ranking, overdue)
+    unmatched = in_period.filter(pl.col("street_name") == UNKNOWN_STREET)["received"].sum()
+    return Overview(period, street, basis, moment, current, previous, trend, ranking, overdue, int(unmatched or 0))
+
+
+def rank_units(frame: pl.DataFrame, unit: str, cfg: Config, measure: str = "composite_score") -> pl.DataFrame:
+    """Order units best first; units whose rating sample is small, or none, go last and are flagged.
+
+    Cases without a known grid belong to no unit and are left out of the ranking (they still
+    count in the district's totals).
+    """
+    m = measures.MEASURES[measure]
+    flagged = frame.filter(pl.col(unit) != UNKNOWN_STREET).with_columns(
+        (pl.col(m.denominator) < cfg.min_denominator).alias("small_sample") if m.denominator
+        else pl.lit(False).alias("small_sample")
+    )
+    return flagged.sort(["small_sample", measure, "received"], descending=[False, m.higher_is_better, True],
+                        nulls_last=True)
 
 
 def gap_to_target(measure: str, value: float | None, cfg: Config) -> float | None:

@@ -7,8 +7,8 @@ from gridgov import measures, metrics
 from gridgov.i18n import t
 from ui import charts, data, filters, widgets
 
-KPIS = ("received", "completion_rate", "on_time_rate", "satisfaction_rate",
-        "composite_score", "repeat_rate", "petitions")
+KPIS = ("received", "closed", "completion_rate", "on_time_rate",
+        "satisfaction_rate", "composite_score", "repeat_rate", "petitions")
 TREND_CHOICES = ("received", "completion_rate", "on_time_rate", "satisfaction_rate", "composite_score", "petitions")
 RANKING_COLUMNS = ("street_name", "received", "completion_rate", "on_time_rate", "response_rate",
                    "resolution_rate", "satisfaction_rate", "composite_score", "petitions")
@@ -44,6 +44,7 @@ def render() -> None:
     st.subheader(t("ranking_title", lang))
     widgets.measure_table(view.ranking, RANKING_COLUMNS, lang, key="overview_ranking", rank=True,
                           file_stem=f"ranking_{week.label}")
+    st.caption(t("ranking_note", lang, n=cfg.min_denominator, unmatched=view.unmatched_received))
 
     st.subheader(t("overdue_title", lang, n=cfg.overdue_rows))
     if view.overdue.height == 0:

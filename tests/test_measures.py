@@ -105,7 +105,18 @@ def test_overview_compares_with_previous_week_and_lists_overdue(fetch, cfg):
     # c3: in progress, deadline 13 Nov 00:00, as of 20 Nov 18:00 -> 7.75 days overdue; c6 not yet due
     assert view.overdue["case_id"].to_list() == ["c3"]
     assert view.overdue["days_overdue"][0] == pytest.approx(7.75)
-    assert view.ranking["street_name"][0] == "东街道"
+    # 东街道 has 3 rated cases (< 10): ranked but flagged; 西镇 has none; the unknown grid is no street
+    assert view.ranking["street_name"].to_list() == ["东街道", "西镇"]
+    assert view.ranking["small_sample"].to_list() == [True, True]
+    assert view.unmatched_received == 1
+
+
+def test_ranking_puts_small_samples_last(cfg):
+    frame = pl.DataFrame({"street_name": ["甲", "乙", "丙", metrics.UNKNOWN_STREET],
+                          "composite_score": [0.99, 0.90, 0.95, 0.5], "rated": [3, 50, 40, 20],
+                          "received": [5, 60, 50, 25]})
+    ranked = metrics.rank_units(frame, "street_name", cfg)
+    assert ranked["street_name"].to_list() == ["丙", "乙", "甲"]
 
 
 def test_overview_numbers_equal_period_metrics(fetch, cfg):

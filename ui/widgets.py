@@ -35,9 +35,10 @@ def _help(measure: str, row: dict, cfg: Config, lang: str) -> str:
     return "  \n".join(parts)
 
 
-def kpi_row(names: tuple[str, ...], current: dict, previous: dict, cfg: Config, lang: str) -> None:
+def kpi_row(names: tuple[str, ...], current: dict, previous: dict, cfg: Config, lang: str, per_row: int = 4) -> None:
     """One card per measure: value, change vs the previous period, definition and target on hover."""
-    for col, name in zip(st.columns(len(names)), names):
+    columns = [c for start in range(0, len(names), per_row) for c in st.columns(per_row)]
+    for col, name in zip(columns, names):
         m = measures.MEASURES[name]
         value = current.get(name)
         shown = measures.format_value(name, value)
@@ -82,25 +83,43 @@ def _column_config(columns: list[str], lang: str) -> dict:
         elif m.kind == "count":
             config[column] = st.column_config.NumberColumn(label, help=m.definition(lang), format="localized")
         else:
-            config[column] = st.column_config.NumberColumn(label, help=m.definition(lang), format="percent")
+            # values arrive ×100 (see _for_display): one decimal, as the cards show them
+            config[column] = st.column_config.NumberColumn(
+                label, help=m.definition(lang), format="%.1f%%" if m.kind == "rate" else "%.1f")
     return config
+
+
+def _for_display(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rates and scores ×100, so tables and their CSV read like the cards (98.2, not 0.982)."""
+    scaled = [c for c in frame.columns if c in measures.MEASURES and measures.MEASURES[c].kind != "count"]
+    return frame.with_columns((pl.col(scaled) * 100).round(1)) if scaled else frame
+
+
+def _export_label(column: str, lang: str) -> str:
+    label = _column_label(column, lang)
+    m = measures.MEASURES.get(column)
+    return label + "(%)" if m is not None and m.kind == "rate" else label
 
 
 def measure_table(frame: pl.DataFrame, columns: tuple[str, ...], lang: str, key: str,
                   rank: bool = False, file_stem: str = "table") -> None:
     """A table with translated headers, measure definitions on hover, and a CSV download."""
-    shown = frame.select([c for c in columns if c in frame.columns])
+    shown = _for_display(frame.select([c for c in columns if c in frame.columns]))
     if "street_name" in shown.columns:
         shown = shown.with_columns(
             pl.col("street_name").replace(metrics.UNKNOWN_STREET, t("unknown_street", lang))
         )
+    if "small_sample" in frame.columns:
+        label = shown.columns[0]
+        shown = shown.with_columns(
+            pl.when(frame["small_sample"]).then(pl.col(label) + " *").otherwise(pl.col(label)).alias(label))
     if rank:
         shown = shown.with_row_index("rank", offset=1)
     config = _column_config(shown.columns, lang)
     if rank:
         config["rank"] = st.column_config.NumberColumn(t("rank", lang), width="small")
     st.dataframe(shown, hide_index=True, column_config=config, key=key)
-    export = shown.rename({c: _column_label(c, lang) if c != "rank" else t("rank", lang) for c in shown.columns})
+    export = shown.rename({c: _export_label(c, lang) if c != "rank" else t("rank", lang) for c in shown.columns})
     st.download_button(
         t("download_csv", lang), export.write_csv(include_bom=True).encode("utf-8"),
         file_name=f"{file_stem}.csv", mime="text/csv", key=key + "_csv",

@@ -205,7 +205,7 @@ def _handle(rng: np.random.Generator, received: np.ndarray, deadline_days: np.nd
     # cases have mostly been cleared since.
     age = (END_SEC - received) / DAY
     stuck = rng.random(n) < (0.028 * np.where(stuck_prone, 3.0, 1.0) * np.exp(0.5 * quality)
-                             * (1 + hot) * np.exp(-age / 200))
+                             * (1 + hot) * np.exp(-age / 90))
     cancelled = rng.random(n) < 0.003
     is_dispatched = dispatched <= END_SEC
     closed = ~cancelled & ~stuck & is_dispatched & (closed_at <= END_SEC)

@@ -88,7 +88,7 @@ class OutsideRequests(list):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1440, "height": 2000}, locale="zh-CN")
     outside = OutsideRequests()
 
     def guard(route):
