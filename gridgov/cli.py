@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -91,7 +92,9 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         if "street_name" in row:
             print(f"\n{row['street_name']}")
         for name in measures.METRIC_KEYS:
-            print(f"  {measures.MEASURES[name].zh:<8} {name:<18} {_fmt(name, row[name]):>10}")
+            label = measures.MEASURES[name].zh
+            pad = " " * (12 - 2 * len(label))  # CJK characters take two columns
+            print(f"  {label}{pad} {name:<18} {_fmt(name, row[name]):>10}")
     return 0
 
 
@@ -99,6 +102,36 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _sql_json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from gridgov import exports, sandbox
+
+    con = _open_existing()
+    try:
+        result = sandbox.download(con, args.query)
+    except sandbox.SandboxError as e:
+        raise UserError(e.en.splitlines()[0]) from None
+    finally:
+        con.close()
+    if result.truncated:
+        print(f"gridgov: result truncated at {result.row_count:,} rows", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.frame.to_dicts(), ensure_ascii=False, default=_sql_json_default))
+    else:
+        sys.stdout.buffer.write(exports.to_csv(result.frame, bom=False))
+        sys.stdout.flush()
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -118,6 +151,11 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--by", choices=["street"])
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_metrics)
+
+    q = sub.add_parser("sql", help="run one read-only query through the workbench's sandbox")
+    q.add_argument("query", help='e.g. "select street_name, sum(received) from case_facts group by all"')
+    q.add_argument("--format", choices=["csv", "json"], default="csv")
+    q.set_defaults(func=cmd_sql)
     return p
 
 
