@@ -79,8 +79,14 @@ def cmd_metrics(args: argparse.Namespace) -> int:
             known = fetch("street_names")["street_name"].to_list()
             if args.street not in known:
                 raise UserError(f"unknown street {args.street!r}; known: {', '.join(known)}")
-        result = metrics.period_metrics(fetch, period, cfg, street=args.street, basis=args.basis,
-                                        by_street=args.by == "street")
+        if args.by:  # the figures of the 诉求办理 page's place tables, through the same function
+            from gridgov import case_analytics, drill
+
+            units = case_analytics.case_units(fetch, period.start, period.end, cfg, drill.Scope(args.street),
+                                              args.basis, args.by, fetch("grid_places"))
+            result = case_analytics.as_metric_rows(units, args.by)
+        else:
+            result = metrics.period_metrics(fetch, period, cfg, street=args.street, basis=args.basis)
     finally:
         con.close()
     if args.json:
@@ -89,8 +95,8 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     rows = result if isinstance(result, list) else [result]
     print(f"{period.title('zh')} · {args.street or '全区'} · basis {args.basis}")
     for row in rows:
-        if "street_name" in row:
-            print(f"\n{row['street_name']}")
+        if args.by:
+            print("\n" + " · ".join(str(row[k]) for k in ("street_name", "community_name", "grid_id") if k in row))
         for name in measures.METRIC_KEYS:
             label = measures.MEASURES[name].zh
             pad = " " * (12 - 2 * len(label))  # CJK characters take two columns
@@ -134,6 +140,125 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    import getpass
+
+    from gridgov import audit, auth
+
+    try:
+        if args.action == "list":
+            for u in auth.list_users():
+                print(f"{u.name}\t{u.role}\t{u.street or '-'}\t{u.email or '-'}")
+            return 0
+        if args.action == "remove":
+            auth.remove_user(args.name)
+            audit.record(None, "cli", "users", {"removed": args.name})
+            print(f"removed user {args.name}")
+            return 0
+        known = None
+        if args.street and store.db_path().exists():
+            con = _open_existing()
+            try:
+                known = [r[0] for r in con.execute("select distinct street_name from grids").fetchall()]
+            finally:
+                con.close()
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"password for {args.name}: ")
+            if password != getpass.getpass("again: "):
+                raise UserError("the two passwords differ")
+        user = auth.add_user(args.name, args.role, password, street=args.street, email=args.email,
+                             known_streets=known)
+    except auth.AuthError as e:
+        raise UserError(str(e)) from None
+    audit.record(None, "cli", "users", {"added": user.name, "role": user.role, "street": user.street})
+    print(f"user {user.name}: role {user.role}" + (f", street {user.street}" if user.street else "")
+          + f" (in {auth.users_file()})")
+    return 0
+
+
+def cmd_grades(args: argparse.Namespace) -> int:
+    import queries
+    from gridgov import grading
+
+    try:
+        half = periods.parse("half", args.half)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    con = _open_existing()
+    try:
+        result = grading.grade(lambda name, **params: queries.fetch(con, name, **params), half, config.load(),
+                               with_previous=False)
+    finally:
+        con.close()
+    rows = grading.cli_rows(result)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    th = result.thresholds
+    print(f"{half.title('zh')} · rule {th.rule} on {th.estimate} rates · thresholds per 1,000: "
+          + ", ".join(f"{k} {v:.2f}" if v is not None else f"{k} -" for k, v in th.value.items()))
+    print(f"{'grid_id':<16}{'population':>11}{'cases':>8}{'petitions':>10}{'case_rate':>11}{'petition_rate':>15}  grade")
+    for r in rows:
+        rates = [f"{r[k]:.2f}" if r[k] is not None else "-" for k in ("case_rate", "petition_rate")]
+        population = "-" if r["population"] is None else str(r["population"])
+        print(f"{r['grid_id']:<16}{population:>11}{r['cases']:>8}{r['petitions']:>10}{rates[0]:>11}{rates[1]:>15}  {r['grade']}")
+    return 0
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    """The meeting briefing (会议简报) as .docx and .xlsx (and .pdf with LibreOffice) in --out."""
+    from pathlib import Path
+
+    import queries
+    from gridgov import briefing
+    from gridgov.briefing.charts import NoCJKFont
+
+    try:
+        period = briefing.parse_period(args.period)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    con = _open_existing()
+    try:
+        def fetch(name: str, **params: Any):
+            return queries.fetch(con, name, **params)
+
+        if args.street:
+            known = fetch("street_names")["street_name"].to_list()
+            if args.street not in known:
+                raise UserError(f"unknown street {args.street!r}; known: {', '.join(known)}")
+        try:
+            report = briefing.build(fetch, period, config.load(), street=args.street)
+        except ValueError as e:
+            raise UserError(str(e)) from None
+    finally:
+        con.close()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        docx = briefing.to_docx(report)
+    except NoCJKFont as e:
+        raise UserError(str(e)) from None
+    written = []
+    for ext, content in (("docx", docx), ("xlsx", briefing.to_xlsx(report))):
+        path = out / briefing.file_name(period, report.scope, ext)
+        path.write_bytes(content)
+        written.append(path)
+    try:
+        pdf = briefing.to_pdf(docx)
+    except (RuntimeError, OSError) as e:   # LibreOffice present but failing: the .docx and .xlsx still stand
+        print(f"gridgov: no PDF: {e}", file=sys.stderr)
+        pdf = None
+    if pdf is not None:
+        path = out / briefing.file_name(period, report.scope, "pdf")
+        path.write_bytes(pdf)
+        written.append(path)
+    for path in written:
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m gridgov", description="gridgov: grid-governance analytics")
     sub = p.add_subparsers(dest="command", required=True)
@@ -148,7 +273,7 @@ def parser() -> argparse.ArgumentParser:
         m.add_argument("--" + kind, metavar=example)
     m.add_argument("--street")
     m.add_argument("--basis", choices=metrics.BASES, default="assessment")
-    m.add_argument("--by", choices=["street"])
+    m.add_argument("--by", choices=["street", "community", "grid"])
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_metrics)
 
@@ -156,11 +281,38 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", help='e.g. "select street_name, sum(received) from case_facts group by all"')
     q.add_argument("--format", choices=["csv", "json"], default="csv")
     q.set_defaults(func=cmd_sql)
+
+    u = sub.add_parser("users", help="manage login users (GRIDGOV_USERS, default data/users.toml)")
+    u.add_argument("action", choices=["add", "list", "remove"])
+    u.add_argument("name", nargs="?")
+    u.add_argument("--role", choices=["leader", "orgdept", "analyst", "street", "admin"])
+    u.add_argument("--street")
+    u.add_argument("--email", help="the identity provider's e-mail, for OIDC sign-in")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u.set_defaults(func=cmd_users)
+    gr = sub.add_parser("grades", help="every grid's 红黄绿 grade for a half-year (the 网格分级 page's numbers)")
+    gr.add_argument("--half", required=True, metavar="2026-H1")
+    gr.add_argument("--json", action="store_true")
+    gr.set_defaults(func=cmd_grades)
+    br = sub.add_parser("briefing", help="the meeting briefing (会议简报) as .docx, .xlsx (and .pdf) for one period")
+    br.add_argument("--period", required=True, metavar="2026-W46", help="2026-W46, 2026-10, 2026-Q3 or 2026-H1")
+    br.add_argument("--street", help="one street (default: the whole district)")
+    br.add_argument("--out", required=True, metavar="DIR", help="the directory to write the files into")
+    br.set_defaults(func=cmd_briefing)
+
+    from gridgov.ingest import command as import_command  # import TABLE FILE... (issue 3)
+    import_command.add_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "users" and args.action in ("add", "remove") and not args.name:
+        print("gridgov: users add/remove needs a NAME", file=sys.stderr)
+        return 2
+    if args.command == "users" and args.action == "add" and not args.role:
+        print("gridgov: users add needs --role (leader, orgdept, analyst, street or admin)", file=sys.stderr)
+        return 2
     try:
         return args.func(args)
     except UserError as e:

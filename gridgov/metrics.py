@@ -164,3 +164,16 @@ def week_options(span: DataSpan, limit: int = 104) -> list[Period]:
         out.append(p)
         p = p.previous()
     return out
+
+
+def period_options(span: DataSpan, kind: str, limit: int = 104) -> list[Period]:
+    """Complete periods of a kind (week, month, quarter, half) in the data, newest first."""
+    if kind == "week":
+        return week_options(span, limit)
+    if span.as_of is None or span.first_received_at is None:
+        return []
+    out, p = [], last_complete(kind, span.as_of)
+    while p.end > span.first_received_at and len(out) < limit:
+        out.append(p)
+        p = p.previous()
+    return out

@@ -91,6 +91,148 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
     """,
+    # 2: the analysts' views (one row per case / petition with its place, its time buckets and
+    # its additive counts, the one definition of those counts), the measure definitions (filled
+    # from gridgov.measures on open) and the workbench's saved queries.
+    """
+    CREATE VIEW case_facts AS
+    SELECT
+        c.case_id,
+        c.received_at,
+        CAST(c.received_at AS DATE) AS received_on,
+        CAST(date_trunc('week', c.received_at) AS DATE) AS week_start,
+        strftime(c.received_at, '%G-W%V') AS week,
+        strftime(c.received_at, '%Y-%m') AS month,
+        c.channel, c.category, c.subcategory, c.handling_unit, c.handling_level,
+        c.status, c.satisfaction, c.contacted, c.resolved, c.is_repeat,
+        c.deadline_at, c.closed_at,
+        c.grid_id, g.grid_name, g.community_name, g.street_name,
+        coalesce(c.excluded, false) AS excluded,
+        NOT coalesce(c.excluded, false) AS in_assessment,
+        1 AS received,
+        CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END AS closed,
+        CASE WHEN c.status = 'closed' AND c.deadline_at IS NOT NULL THEN 1 ELSE 0 END AS closed_with_deadline,
+        CASE WHEN c.status = 'closed' AND c.closed_at <= c.deadline_at THEN 1 ELSE 0 END AS closed_on_time,
+        CASE WHEN c.satisfaction IS NOT NULL THEN 1 ELSE 0 END AS rated,
+        CASE WHEN c.satisfaction IS NOT NULL AND c.contacted THEN 1 ELSE 0 END AS rated_contacted,
+        CASE WHEN c.satisfaction IS NOT NULL AND c.resolved THEN 1 ELSE 0 END AS rated_resolved,
+        CASE WHEN c.satisfaction = 'satisfied' THEN 1 ELSE 0 END AS satisfied,
+        CASE WHEN c.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END AS basically_satisfied,
+        CASE WHEN c.satisfaction = 'dissatisfied' THEN 1 ELSE 0 END AS dissatisfied,
+        CASE WHEN c.is_repeat THEN 1 ELSE 0 END AS repeats
+    FROM cases AS c
+    LEFT JOIN grids AS g ON g.grid_id = c.grid_id;
+
+    CREATE VIEW petition_facts AS
+    SELECT
+        p.petition_id,
+        p.received_at,
+        CAST(p.received_at AS DATE) AS received_on,
+        CAST(date_trunc('week', p.received_at) AS DATE) AS week_start,
+        strftime(p.received_at, '%G-W%V') AS week,
+        strftime(p.received_at, '%Y-%m') AS month,
+        p.form, p.category, p.status, p.satisfaction, p.persons,
+        p.grid_id, g.grid_name, g.community_name, g.street_name,
+        1 AS petitions,
+        CASE WHEN p.is_repeat THEN 1 ELSE 0 END AS repeat_petitions,
+        CASE WHEN p.is_skip_level THEN 1 ELSE 0 END AS skip_level_petitions,
+        CASE WHEN p.is_collective THEN 1 ELSE 0 END AS collective_petitions
+    FROM petitions AS p
+    LEFT JOIN grids AS g ON g.grid_id = p.grid_id;
+
+    CREATE TABLE measure_definitions (
+        position INTEGER,
+        name VARCHAR PRIMARY KEY,
+        kind VARCHAR,
+        label_zh VARCHAR,
+        label_en VARCHAR,
+        definition_zh VARCHAR,
+        definition_en VARCHAR,
+        denominator VARCHAR,
+        higher_is_better BOOLEAN
+    );
+
+    CREATE TABLE saved_queries (
+        query_id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        description VARCHAR,
+        sql VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+    );
+    """,
+    # 3: the case light (三色督办) of SCHEMA.md as of a moment, defined once for every query and
+    # for analysts: the reason ('overdue', 'repeat_open', 'dissatisfied' = red; 'in_time' =
+    # yellow; 'closed' = green; 'cancelled' = no light) and the light it gives. A case counts as
+    # closed at `as_of` when its status is closed and it closed by then (an unknown close time
+    # counts as closed); its rating is taken as known once it closed (no rating time is stored).
+    """
+    CREATE MACRO case_light_reason(status, closed_at, deadline_at, is_repeat, satisfaction, as_of) AS
+        CASE
+            WHEN status = 'cancelled' THEN 'cancelled'
+            WHEN status = 'closed' AND coalesce(closed_at <= as_of, true) THEN
+                CASE WHEN satisfaction = 'dissatisfied' THEN 'dissatisfied' ELSE 'closed' END
+            WHEN deadline_at < as_of THEN 'overdue'
+            WHEN coalesce(is_repeat, false) THEN 'repeat_open'
+            ELSE 'in_time'
+        END;
+    CREATE MACRO case_light(status, closed_at, deadline_at, is_repeat, satisfaction, as_of) AS
+        CASE case_light_reason(status, closed_at, deadline_at, is_repeat, satisfaction, as_of)
+            WHEN 'cancelled' THEN NULL
+            WHEN 'closed' THEN 'green'
+            WHEN 'in_time' THEN 'yellow'
+            ELSE 'red'
+        END;
+    """,
+    # 4: import (issue 3): street/community/district boundaries; one row per file imported
+    # (or refused) with its hash, profile and counts; and the row-level quarantine — a rejected
+    # row is kept here with its reason (never silently dropped), a flagged row is stored and
+    # listed here for review.
+    f"""
+    CREATE TABLE boundaries (
+        boundary_id VARCHAR PRIMARY KEY,
+        level VARCHAR,
+        name VARCHAR,
+        parent_name VARCHAR,
+        centroid_lon DOUBLE,
+        centroid_lat DOUBLE,
+        boundary VARCHAR,{LINEAGE}
+    );
+    CREATE TABLE import_log (
+        import_id VARCHAR PRIMARY KEY,
+        file_name VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        file_bytes BIGINT,
+        table_name VARCHAR NOT NULL,
+        profile VARCHAR,
+        encoding VARCHAR,
+        origin VARCHAR,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        status VARCHAR NOT NULL,
+        message VARCHAR,
+        rows_read BIGINT,
+        inserted BIGINT,
+        updated BIGINT,
+        unchanged BIGINT,
+        rejected BIGINT,
+        flagged BIGINT
+    );
+    CREATE TABLE import_quarantine (
+        import_id VARCHAR NOT NULL,
+        file_name VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        table_name VARCHAR NOT NULL,
+        source_row BIGINT,
+        record_id VARCHAR,
+        column_name VARCHAR,
+        value VARCHAR,
+        reason VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        received_at TIMESTAMP,
+        row_json VARCHAR
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -138,7 +280,29 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), config=dict(LOCKED_CONFIG))
     migrate(con)
+    sync_measure_definitions(con)
     return con
+
+
+def sync_measure_definitions(con: duckdb.DuckDBPyConnection) -> None:
+    """Mirror gridgov.measures (the one definition) into the measure_definitions table."""
+    from gridgov.measures import MEASURES
+
+    wanted = [
+        (i, m.name, m.kind, m.zh, m.en, m.definition_zh, m.definition_en, m.denominator, m.higher_is_better)
+        for i, m in enumerate(MEASURES.values(), start=1)
+    ]
+    cur = con.cursor()
+    try:
+        found = cur.execute("select * from measure_definitions order by position").fetchall()
+        if found == wanted:
+            return
+        cur.execute("begin")
+        cur.execute("delete from measure_definitions")
+        cur.executemany("insert into measure_definitions values (?, ?, ?, ?, ?, ?, ?, ?, ?)", wanted)
+        cur.execute("commit")
+    finally:
+        cur.close()
 
 
 _instance_lock = threading.Lock()

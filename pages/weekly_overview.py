@@ -5,7 +5,7 @@ import streamlit as st
 
 from gridgov import measures, metrics
 from gridgov.i18n import t
-from ui import charts, data, filters, widgets
+from ui import case_sections, charts, data, filters, widgets
 
 KPIS = ("received", "closed", "completion_rate", "on_time_rate",
         "satisfaction_rate", "composite_score", "repeat_rate", "petitions")
@@ -42,13 +42,17 @@ def render() -> None:
         st.plotly_chart(charts.ranking_figure(view.ranking, "composite_score", lang), key="overview_ranking_chart")
 
     st.subheader(t("ranking_title", lang))
+    context = widgets.export_context(week, street, basis, span, lang)
     widgets.measure_table(view.ranking, RANKING_COLUMNS, lang, key="overview_ranking", rank=True,
-                          file_stem=f"ranking_{week.label}")
+                          file_stem="ranking_" + context[0], title=t("ranking_title", lang) + " · " + context[1])
     st.caption(t("ranking_note", lang, n=cfg.min_denominator, unmatched=view.unmatched_received))
+
+    case_sections.overview_warnings(week, street, basis, span, lang)
 
     st.subheader(t("overdue_title", lang, n=cfg.overdue_rows))
     if view.overdue.height == 0:
         st.success(t("overdue_none", lang))
     else:
         widgets.measure_table(view.overdue, OVERDUE_COLUMNS, lang, key="overview_overdue",
-                              file_stem=f"overdue_{week.label}")
+                              file_stem="overdue_" + context[0], title=t("overdue_title", lang, n=cfg.overdue_rows)
+                              + " · " + context[1])

@@ -1,36 +1,33 @@
 -- One row per received day, street and unit (street, community or grid): the additive case counts
--- behind every case measure. Params: $start, $end (received_at in [start, end)); $level ('street',
--- 'community' or 'grid'); $streets (empty list = all); $basis ('assessment' leaves excluded cases out, 'all' keeps them).
+-- behind every case measure, summed from case_facts (where each count is defined). Params: $start,
+-- $end (received_at in [start, end)); $level ('street', 'community' or 'grid'); $streets (empty
+-- list = all); $basis ('assessment' leaves excluded cases out, 'all' keeps them).
 with scoped as (
-    select
-        c.received_at, c.status, c.closed_at, c.deadline_at, c.satisfaction,
-        c.contacted, c.resolved, c.is_repeat, c.grid_id,
-        g.street_name, g.community_name
-    from cases as c
-    left join grids as g on g.grid_id = c.grid_id
-    where c.received_at >= $start and c.received_at < $end
-      and (len($streets) = 0 or g.street_name = any($streets))
-      and ($basis = 'all' or not coalesce(c.excluded, false))
+    select *
+    from case_facts
+    where received_at >= $start and received_at < $end
+      and (len($streets) = 0 or street_name = any($streets))
+      and ($basis = 'all' or in_assessment)
 )
 select
-    cast(received_at as date) as received_on,
+    received_on,
     street_name,
     case $level
         when 'community' then community_name
         when 'grid' then grid_id
         else street_name
     end as unit,
-    count(*) as received,
-    count(*) filter (where status = 'closed') as closed,
-    count(*) filter (where status = 'closed' and deadline_at is not null) as closed_with_deadline,
-    count(*) filter (where status = 'closed' and closed_at <= deadline_at) as closed_on_time,
-    count(*) filter (where satisfaction is not null) as rated,
-    count(*) filter (where satisfaction is not null and contacted) as rated_contacted,
-    count(*) filter (where satisfaction is not null and resolved) as rated_resolved,
-    count(*) filter (where satisfaction = 'satisfied') as satisfied,
-    count(*) filter (where satisfaction = 'basically_satisfied') as basically_satisfied,
-    count(*) filter (where satisfaction = 'dissatisfied') as dissatisfied,
-    count(*) filter (where is_repeat) as repeats
+    cast(sum(received) as bigint) as received,
+    cast(sum(closed) as bigint) as closed,
+    cast(sum(closed_with_deadline) as bigint) as closed_with_deadline,
+    cast(sum(closed_on_time) as bigint) as closed_on_time,
+    cast(sum(rated) as bigint) as rated,
+    cast(sum(rated_contacted) as bigint) as rated_contacted,
+    cast(sum(rated_resolved) as bigint) as rated_resolved,
+    cast(sum(satisfied) as bigint) as satisfied,
+    cast(sum(basically_satisfied) as bigint) as basically_satisfied,
+    cast(sum(dissatisfied) as bigint) as dissatisfied,
+    cast(sum(repeats) as bigint) as repeats
 from scoped
 group by all
 order by received_on, street_name, unit

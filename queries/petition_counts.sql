@@ -1,20 +1,20 @@
--- One row per received day, street and unit (street, community or grid): petition counts.
--- Params: $start, $end (received_at in [start, end)); $level ('street', 'community' or 'grid'); $streets (empty list = all).
+-- One row per received day, street and unit (street, community or grid): petition counts, summed
+-- from petition_facts. Params: $start, $end (received_at in [start, end)); $level ('street',
+-- 'community' or 'grid'); $streets (empty list = all).
 select
-    cast(p.received_at as date) as received_on,
-    g.street_name,
+    received_on,
+    street_name,
     case $level
-        when 'community' then g.community_name
-        when 'grid' then p.grid_id
-        else g.street_name
+        when 'community' then community_name
+        when 'grid' then grid_id
+        else street_name
     end as unit,
-    count(*) as petitions,
-    count(*) filter (where p.is_repeat) as repeat_petitions,
-    count(*) filter (where p.is_skip_level) as skip_level_petitions,
-    count(*) filter (where p.is_collective) as collective_petitions
-from petitions as p
-left join grids as g on g.grid_id = p.grid_id
-where p.received_at >= $start and p.received_at < $end
-  and (len($streets) = 0 or g.street_name = any($streets))
+    cast(sum(petitions) as bigint) as petitions,
+    cast(sum(repeat_petitions) as bigint) as repeat_petitions,
+    cast(sum(skip_level_petitions) as bigint) as skip_level_petitions,
+    cast(sum(collective_petitions) as bigint) as collective_petitions
+from petition_facts
+where received_at >= $start and received_at < $end
+  and (len($streets) = 0 or street_name = any($streets))
 group by all
-order by received_on, g.street_name, unit
+order by received_on, street_name, unit

@@ -39,3 +39,27 @@ def fetch(tiny_con):
 @pytest.fixture
 def cfg():
     return Config(targets={"completion_rate": 0.98, "satisfaction_rate": 0.93})
+
+
+@pytest.fixture
+def open_page():
+    """Point an AppTest at a page registered as st.Page(render, url_path=...).
+
+    AppTest.switch_page() finds file pages only; st.navigation keys a callable page by the hash
+    of its url_path, which AppTest sends as the requested page on the next run().
+    """
+    from streamlit.util import calc_hash
+
+    def go(at, url_path: str):
+        at._page_hash = calc_hash(url_path)
+        return at
+
+    return go
+
+
+@pytest.fixture(autouse=True)
+def _no_login_unless_asked(monkeypatch, tmp_path):
+    """Tests sign in only where they test signing in; nobody reads a developer's real users file."""
+    monkeypatch.setenv("GRIDGOV_AUTH", "off")
+    monkeypatch.setenv("GRIDGOV_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("GRIDGOV_AUDIT_DB", str(tmp_path / "audit.duckdb"))

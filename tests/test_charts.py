@@ -31,9 +31,10 @@ def test_rate_trend_is_a_line_with_gaps_and_a_target():
     assert fig.layout.font.family.startswith("Noto Sans CJK SC")
 
 
-def test_ranking_puts_the_best_on_top_and_drops_undefined():
-    ranking = pl.DataFrame({"street_name": ["甲", "乙", "丙"], "composite_score": [0.9, None, 0.95]})
+def test_ranking_keeps_the_rank_order_from_the_top_and_marks_small_samples():
+    ranking = pl.DataFrame({"street_name": ["丙", "乙", "甲"], "composite_score": [0.95, None, 0.99],
+                            "small_sample": [False, False, True]})
     fig = charts.ranking_figure(ranking, "composite_score", "zh")
-    assert list(fig.data[0].y) == ["甲", "丙"]      # plotly draws bottom-up: 丙 (best) is on top
-    repeat = pl.DataFrame({"street_name": ["甲", "乙"], "repeat_rate": [0.02, 0.08]})
-    assert list(charts.ranking_figure(repeat, "repeat_rate", "zh").data[0].y) == ["乙", "甲"]
+    # plotly draws bottom-up: 丙 (first in rank) is on top; 乙 (undefined) is not drawn
+    assert list(fig.data[0].y) == ["甲 *", "丙"]
+    assert list(fig.data[0].text) == ["99.0", "95.0"]

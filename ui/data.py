@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 import queries
-from gridgov import config, store
+from gridgov import config, scope, store
 from gridgov.i18n import t
 
 _build_lock = threading.Lock()
@@ -19,20 +19,56 @@ def _instance(path: str):
     return store.instance(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _street_snapshot(path: str, street: str):
+    return scope.snapshot(_instance(path), street)
+
+
+def _scope() -> str:
+    """The street this session is confined to, or '' for the whole district."""
+    user = st.session_state.get("user")
+    return user.street if user is not None and user.street else ""
+
+
+def _connection_for(path: str, street: str):
+    return _street_snapshot(path, street) if street else _instance(path)
+
+
 def connection():
-    """The process's one read instance for GRIDGOV_DB; callers never share its cursors."""
+    """The database this session may read: the whole district, or its street's snapshot.
+
+    Callers take their own cursor. A street user's session never holds a handle on the full
+    tables, so no query, export or workbench SQL of theirs can reach another street.
+    """
+    return _connection_for(str(store.db_path()), _scope())
+
+
+def main_connection():
+    """The full database, for writes the app itself makes (audit log, imports, saved queries)."""
     return _instance(str(store.db_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
-def _cached(path: str, name: str, sql: str, params: dict) -> pl.DataFrame:
-    # `sql` is part of the key so that editing a .sql file invalidates its cached results.
-    return queries.fetch(_instance(path), name, **params)
+def _cached(path: str, street: str, name: str, sql: str, params: dict) -> pl.DataFrame:
+    # `sql` is part of the key so that editing a .sql file invalidates its cached results;
+    # `street` so that a scoped session never reads a result cached for the whole district.
+    return queries.fetch(_connection_for(path, street), name, **params)
 
 
 def fetch(name: str, **params) -> pl.DataFrame:
-    """A named query's result, cached by database, SQL text and parameters."""
-    return _cached(str(store.db_path()), name, queries.load(name).sql, params)
+    """A named query's result in this session's scope, cached by database, SQL text and parameters."""
+    return _cached(str(store.db_path()), _scope(), name, queries.load(name).sql, params)
+
+
+def source() -> str | None:
+    """Where the data came from ('demo' for the demo district)."""
+    return store.get_meta(main_connection(), "source")
+
+
+def refresh() -> None:
+    """After new data lands: drop cached results and street snapshots."""
+    st.cache_data.clear()
+    _street_snapshot.clear()
 
 
 def settings() -> config.Config:

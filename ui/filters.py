@@ -6,8 +6,16 @@ import streamlit as st
 from gridgov import metrics, periods
 from gridgov.i18n import LANGS, t
 
-# Filter keys as they appear in session state and in the query string.
-KEYS = ("lang", "week", "street", "basis")
+# Filter keys as they appear in session state and in the query string. `period` is the kind of
+# period a page with a period picker shows (week, month, quarter, half); the chosen period lives
+# under its kind's key, so the overview's `week` keeps its meaning.
+KEYS = ("lang", "period", "week", "month", "quarter", "half", "street", "basis")
+# Pages whose sidebar offers other periods than the week (url_path -> kinds, the first the default).
+PAGE_PERIODS = {"cases": periods.KINDS, "supervision": periods.KINDS, "petitions": periods.KINDS, "briefing": periods.KINDS}
+# Keys a page's drill-down keeps (see ui/drill.py); changing the street clears them.
+DRILL_KEYS = ("community", "grid", "case", "petition")
+_PENDING = "_filters_pending"
+_SHOWN = "_period_kind_shown"  # the kind of period this run's sidebar offers
 
 
 def lang() -> str:
@@ -28,36 +36,75 @@ def language_picker() -> str:
     return lang()
 
 
-def sidebar(span: metrics.DataSpan, streets: list[str]) -> None:
-    """Week, street and basis pickers; every page reads their values from session state."""
+def request(**changes: str | None) -> None:
+    """Change filters or drill keys from inside a page (after the sidebar's widgets exist): the
+    change is applied at the top of the next run, which starts now. None removes a key."""
+    st.session_state[_PENDING] = changes
+    st.rerun()
+
+
+def _apply_pending() -> None:
+    for key, value in (st.session_state.pop(_PENDING, None) or {}).items():
+        if value is None:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
+
+
+def _clear_drill() -> None:
+    for key in DRILL_KEYS:
+        st.session_state.pop(key, None)
+
+
+def sidebar(span: metrics.DataSpan, streets: list[str], kinds: tuple[str, ...] = ("week",)) -> None:
+    """Period, street and basis pickers; every page reads their values from session state.
+
+    `kinds` are the period kinds the current page offers (PAGE_PERIODS); the overview offers weeks.
+    """
+    _apply_pending()
     language = lang()
-    weeks = [p.label for p in metrics.week_options(span)]
     st.sidebar.subheader(t("filters", language))
-    if weeks:
-        _from_url("week", weeks, weeks[0])
+    kind = kinds[0]
+    if len(kinds) > 1:
+        _from_url("period", list(kinds), kinds[0])
+        kind = st.sidebar.radio(t("period_kind", language), list(kinds), key="period", horizontal=True,
+                                format_func=lambda k: t("period_" + k, language))
+    st.session_state[_SHOWN] = kind
+    choices = [p.label for p in metrics.period_options(span, kind)]
+    if choices:
+        _from_url(kind, choices, choices[0])
         st.sidebar.selectbox(
-            t("week", language), weeks, key="week",
-            format_func=lambda w: periods.parse("week", w).title(language),
+            t(kind if kind == "week" else "period_" + kind, language), choices, key=kind,
+            format_func=lambda label: periods.parse(kind, label).title(language),
         )
     street_choices = [""] + streets
     _from_url("street", street_choices, "")
-    st.sidebar.selectbox(t("street", language), street_choices, key="street",
+    st.sidebar.selectbox(t("street", language), street_choices, key="street", on_change=_clear_drill,
                          format_func=lambda s: s or t("all_streets", language))
     _from_url("basis", list(metrics.BASES), "assessment")
     st.sidebar.radio(t("basis", language), list(metrics.BASES), key="basis",
                      format_func=lambda b: t("basis_" + b, language))
-    sync_url()
+    sync_url(("lang", "period", kind, "street", "basis") if len(kinds) > 1 else ("lang", kind, "street", "basis"))
 
 
-def sync_url() -> None:
-    """Write the current filters into the query string so a copied link reproduces the view."""
-    wanted = {k: str(st.session_state[k]) for k in KEYS if st.session_state.get(k)}
-    for key in KEYS:
+def sync_url(keys: tuple[str, ...] = ("lang", "week", "street", "basis"), managed: tuple[str, ...] = KEYS) -> None:
+    """Write the current filters into the query string so a copied link reproduces the view.
+
+    `keys` are the filters the page uses; the other `managed` keys leave the query string."""
+    wanted = {k: str(st.session_state[k]) for k in keys if st.session_state.get(k)}
+    for key in managed:
         if key not in wanted and key in st.query_params:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def selected_period() -> periods.Period | None:
+    """The period the page's sidebar shows: of the chosen kind on pages that offer several."""
+    kind = st.session_state.get(_SHOWN, "week")
+    label = st.session_state.get(kind)
+    return periods.parse(kind, label) if label else None
 
 
 def selected_week() -> periods.Period | None:

@@ -33,14 +33,12 @@ def _require_browser() -> None:
     pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A fresh server with no database: its first start builds a small demo district."""
-    _require_browser()
+def start_server(workdir: Path, **env_overrides: str):
+    """`streamlit run dashboard.py` on a free loopback port; returns (base URL, process, log path)."""
     port = _free_port()
-    db = tmp_path_factory.mktemp("browser") / "gridgov.duckdb"
-    env = dict(os.environ, GRIDGOV_DB=str(db), GRIDGOV_DEMO_CASES="40000")
-    log = open(tmp_path_factory.getbasetemp() / "streamlit.log", "w")
+    env = dict(os.environ, **env_overrides)
+    log_path = workdir / f"streamlit-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -52,19 +50,30 @@ def server(tmp_path_factory):
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(base + "/_stcore/health", timeout=2).status == 200:
-                break
+                return base, proc, log_path
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not become healthy: " + Path(log.name).read_text()[-2000:])
-    yield base
+    proc.terminate()
+    pytest.fail("streamlit did not become healthy: " + log_path.read_text()[-2000:])
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A fresh server with no database: its first start builds a small demo district."""
+    _require_browser()
+    workdir = tmp_path_factory.mktemp("browser")
+    base, proc, _ = start_server(workdir, GRIDGOV_DB=str(workdir / "gridgov.duckdb"), GRIDGOV_DEMO_CASES="40000",
+                                 GRIDGOV_AUTH="auto", GRIDGOV_USERS=str(workdir / "no-users.toml"))
+    yield base
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
