@@ -23,7 +23,9 @@ def run(cur: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) ->
 
 
 def _q(identifier: str) -> str:
-    assert identifier.replace("_", "").isalnum(), identifier  # only fixed schema names get here
+    """Quote a canonical table or column name; the upsert's identifiers come only from gridgov.ingest.schema."""
+    if not identifier.replace("_", "").isalnum() or not identifier.isascii():
+        raise ValueError(f"not a schema identifier: {identifier!r}")
     return '"' + identifier + '"'
 
 
