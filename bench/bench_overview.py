@@ -170,6 +170,7 @@ class Timer:
         self.others: dict[str, float] = {}      # cores others used during the kept runs (their CPU s / wall s)
         self.disturbed: dict[str, int] = {}     # kept runs during which others were busy
         self.cpu_ms: dict[str, float] = {}      # this process's CPU (all threads, user + sys) per kept run
+        self.wall_s: dict[str, float] = {}      # the kept runs' total wall time
         self.waited_s = 0.0
 
     def run(self, label: str, repeat: int, fn: Callable[[], Any],
@@ -206,13 +207,16 @@ class Timer:
             cpus.append(own)
             disturbed += load > QUIET_CORES and load * wall > self.NOISE_S
         self.others[label] = sum(loads) / max(sum(times), 1e-9)
+        self.wall_s[label] = sum(times)
         self.disturbed[label] = disturbed
         self.cpu_ms[label] = statistics.median(cpus) * 1000
         return times
 
     @property
     def worst(self) -> float:
-        return max(self.others.values(), default=0.0)
+        """Others' load in the worst section long enough to tell (/proc/stat counts 10 ms ticks,
+        so a section of a few short runs, like the floor's, cannot resolve a fraction of a core)."""
+        return max((v for k, v in self.others.items() if self.wall_s[k] >= 0.5), default=0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -733,8 +737,8 @@ def table(results: list[dict[str, Any]]) -> str:
               "it hardly grows when other processes share the cores. pandas runs on one thread, so its CPU time is "
               "about its wall time on an idle machine; DuckDB uses both cores, so gridgov's idle wall time lies "
               "between half its CPU time and its CPU time.  ",
-              f"⁴ the CPU other processes used during the kept runs (mean cores of {os.cpu_count()}, the worst section); "
-              f"above {QUIET_CORES} the wall times are inflated by the machine being shared."]
+              f"⁴ the CPU other processes used during the kept runs (cores of {os.cpu_count()}, in the worst section "
+              f"lasting at least 0.5 s); above {QUIET_CORES} the wall times are inflated by the machine being shared."]
     return "\n".join(lines)
 
 
