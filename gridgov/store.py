@@ -273,12 +273,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return found
 
 
-def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open (creating and migrating) the database with the locked configuration."""
     path = Path(path) if path is not None else db_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), config=dict(LOCKED_CONFIG))
+    config = dict(LOCKED_CONFIG)
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = duckdb.connect(str(path), config=config)
     migrate(con)
     sync_measure_definitions(con)
     return con
