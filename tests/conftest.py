@@ -63,3 +63,27 @@ def _no_login_unless_asked(monkeypatch, tmp_path):
     monkeypatch.setenv("GRIDGOV_AUTH", "off")
     monkeypatch.setenv("GRIDGOV_USERS", str(tmp_path / "users.toml"))
     monkeypatch.setenv("GRIDGOV_AUDIT_DB", str(tmp_path / "audit.duckdb"))
+
+
+@pytest.fixture
+def tiny_app(tiny_path, monkeypatch, open_page):
+    """AppTests of dashboard.py on the tiny district: make(url_path, **query_params) opens a page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from gridgov import audit
+
+    monkeypatch.setenv("GRIDGOV_DB", str(tiny_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def make(url_path: str, **query_params):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.query_params.update(query_params)
+        return open_page(at, url_path)
+
+    yield make
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store.close_instance(tiny_path)
+    audit.close()

@@ -33,22 +33,8 @@ def deferred_files(monkeypatch):
 
 
 @pytest.fixture
-def briefing_page(tiny_path, monkeypatch, open_page, tmp_path):
-    monkeypatch.setenv("GRIDGOV_DB", str(tiny_path))
-    monkeypatch.setenv("GRIDGOV_AUDIT_DB", str(tmp_path / "audit.duckdb"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def make(**query_params) -> AppTest:
-        at = AppTest.from_file(ROOT_SCRIPT, default_timeout=60)
-        at.query_params.update(query_params)
-        return open_page(at, "briefing")
-
-    yield make
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store.close_instance(tiny_path)
-    audit.close()
+def briefing_page(tiny_app):
+    return lambda **query_params: tiny_app("briefing", **query_params)
 
 
 @pytest.fixture

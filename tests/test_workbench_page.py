@@ -3,35 +3,19 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
 from gridgov import store
 
-ROOT_SCRIPT = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PER_STREET = "select street_name, sum(received) as received from case_facts where in_assessment group by all order by 1"
 
 
 @pytest.fixture
-def workbench(tiny_path, monkeypatch, open_page):
-    monkeypatch.setenv("GRIDGOV_DB", str(tiny_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def make(**query_params) -> AppTest:
-        at = AppTest.from_file(ROOT_SCRIPT, default_timeout=60)
-        at.query_params.update(query_params)
-        return open_page(at, "workbench")
-
-    yield make
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store.close_instance(tiny_path)
+def workbench(tiny_app):
+    return lambda **query_params: tiny_app("workbench", **query_params)
 
 
 @pytest.fixture
